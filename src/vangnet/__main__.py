@@ -1,0 +1,3 @@
+from vangnet.cli import main
+
+main()

@@ -1,0 +1,165 @@
+"""Django settings for vangnet, read from the environment.
+
+Every variable an operator can set is read here, with its default and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+import dj_database_url
+
+from vangnet.conf.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+# VANGNET_HOME: where the embedded SQLite database, uploads and print batches live.
+# Defaults to ./var in the current working directory so `make demo` keeps everything
+# inside the checkout.
+VANGNET_HOME = Path(env_str("VANGNET_HOME", str(Path.cwd() / "var"))).resolve()
+VANGNET_HOME.mkdir(parents=True, exist_ok=True)
+
+# DEBUG: only for development; never in production.
+DEBUG = env_bool("DEBUG", False)
+
+# SECRET_KEY: required in production; a fixed development key is used when DEBUG is on
+# or when running the demo/tests, so that a fresh clone works without set-up.
+SECRET_KEY = env_str("SECRET_KEY", "vangnet-insecure-development-key-change-me")
+
+# ALLOWED_HOSTS: comma-separated host names this instance answers to.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+# CSRF_TRUSTED_ORIGINS: comma-separated origins (https://host) behind a proxy.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# VANGNET_ORGANISATION_KIND: which side this instance serves: a creditor (collection),
+# a municipality (incoming early signals) or both.
+VANGNET_ORGANISATION_KIND = env_str("VANGNET_ORGANISATION_KIND", "creditor")
+if VANGNET_ORGANISATION_KIND not in {"creditor", "municipality", "both"}:
+    raise ValueError(
+        "VANGNET_ORGANISATION_KIND must be creditor, municipality or both, "
+        f"got {VANGNET_ORGANISATION_KIND!r}"
+    )
+
+# VANGNET_IMPORT_BATCH_SIZE: rows per atomic importer batch. Valid rows of a batch are
+# written together; a crash loses at most the batch in flight, and a re-run is a no-op
+# for what was written.
+VANGNET_IMPORT_BATCH_SIZE = env_int("VANGNET_IMPORT_BATCH_SIZE", 5000)
+
+# VANGNET_IMPORT_MAX_BYTES: uploads and files larger than this are refused before
+# parsing (protects the workers from garbage uploads).
+VANGNET_IMPORT_MAX_BYTES = env_int("VANGNET_IMPORT_MAX_BYTES", 2 * 1024 * 1024 * 1024)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "vangnet.core",
+    "vangnet.parties",
+    "vangnet.ledger",
+    "vangnet.imports",
+    "vangnet.workspace",
+    "vangnet.simulation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "vangnet.conf.urls"
+WSGI_APPLICATION = "vangnet.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vangnet.core.context_processors.vangnet",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: e.g. postgres://user@127.0.0.1:5432/vangnet (psycopg 3). Without it, an
+# embedded SQLite file in VANGNET_HOME is used.
+_default_sqlite = f"sqlite:///{VANGNET_HOME / 'vangnet.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", _default_sqlite),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})
+    # WAL lets the web server read while an import writes; a busy timeout instead of
+    # "database is locked" errors under concurrent use.
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-64000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace:overview"
+LOGOUT_REDIRECT_URL = "login"
+
+# Dutch first, English second (DESIGN.md).
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VANGNET_HOME / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = VANGNET_HOME / "media"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}

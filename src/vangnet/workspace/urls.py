@@ -1,0 +1,9 @@
+from django.urls import path
+
+from vangnet.workspace import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]
