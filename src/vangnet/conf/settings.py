@@ -148,6 +148,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VANGNET_HOME / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The project-level static folder (vangnet itself is not an app, so the app finder
+# would not look there).
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VANGNET_HOME / "media"

@@ -6,4 +6,6 @@ app_name = "workspace"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("arrears/", views.arrears, name="arrears"),
+    path("accounts/<int:pk>/", views.account, name="account"),
 ]
