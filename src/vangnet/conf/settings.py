@@ -52,6 +52,10 @@ VANGNET_IMPORT_BATCH_SIZE = env_int("VANGNET_IMPORT_BATCH_SIZE", 5000)
 # parsing (protects the workers from garbage uploads).
 VANGNET_IMPORT_MAX_BYTES = env_int("VANGNET_IMPORT_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 
+# VANGNET_IMPORT_INLINE: run uploaded import jobs inside the request instead of a
+# background thread (tests; tiny installations). The same service runs either way.
+VANGNET_IMPORT_INLINE = env_bool("VANGNET_IMPORT_INLINE", False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
