@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "vangnet.parties",
     "vangnet.ledger",
     "vangnet.imports",
+    "vangnet.scoring",
+    "vangnet.strategy",
     "vangnet.workspace",
     "vangnet.simulation",
 ]
