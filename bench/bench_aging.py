@@ -1,0 +1,151 @@
+"""Benchmark: the aging report and positions over a million accounts.
+
+Usage::
+
+    .venv/bin/python bench/bench_aging.py [--accounts N] [--months M] [--postgres]
+
+N defaults to $BENCH_SIZE or 1,000,000. The script builds a throwaway database — an
+SQLite file in a temporary directory, or with ``--postgres`` a fresh database
+``vangnet_bench_aging`` on postgres://postgres@127.0.0.1:5432 that it drops afterwards —
+migrates it, generates N water accounts with M months of invoices and payments through
+the simulator (timed: accounts/s), then times ``ledger.selectors.aging_report`` and
+``positions`` (median of a few runs) and prints one line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DATABASE = "vangnet_bench_aging"
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _median_seconds(fn: Callable[[], object], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - began)
+    return statistics.median(timings)
+
+
+def _progress(done: int, total: int, seconds: float) -> None:
+    rate = done / seconds if seconds else 0.0
+    sys.stderr.write(
+        f"\r  generated {done:,} / {total:,} accounts ({seconds:.0f} s, {rate:,.0f}/s)"
+    )
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--accounts", type=int, default=int(os.environ.get("BENCH_SIZE") or 1_000_000)
+    )
+    parser.add_argument(
+        "--months",
+        type=int,
+        default=4,
+        help="months of invoices per account (4 fills every aging bucket)",
+    )
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--runs", type=int, default=3)
+
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--today", type=date.fromisoformat, default=date(2025, 6, 10))
+    args = parser.parse_args(argv)
+
+    home = tempfile.mkdtemp(prefix="vangnet-bench-")
+    os.environ["VANGNET_HOME"] = home
+    os.environ["DJANGO_SETTINGS_MODULE"] = "vangnet.conf.settings"
+    if args.postgres:
+        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite3"
+
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection, connections
+
+        from vangnet.ledger.selectors import aging_report, positions
+        from vangnet.parties.models import Organisation
+        from vangnet.simulation.generator import Horizon
+        from vangnet.simulation.loader import population_load
+
+        vendor = connection.vendor
+        call_command("migrate", verbosity=0)
+        organisation = Organisation.objects.create(
+            name="Waterbedrijf Benchmark", slug="waterbedrijf-benchmark"
+        )
+        horizon = Horizon(today=args.today, months=args.months)
+        stats = population_load(
+            organisation=organisation,
+            households=args.accounts,
+            horizon=horizon,
+            seed=args.seed,
+            chunk_size=10_000,
+            progress=_progress if args.accounts >= 50_000 else None,
+        )
+        print(
+            f"generated {stats.accounts:,} accounts ({stats.invoices:,} invoices, "
+            f"{stats.payments:,} payments, {stats.allocations:,} allocations, "
+            f"{stats.rows:,} rows) in {stats.seconds:.1f} s: "
+            f"{stats.accounts / stats.seconds:,.0f} accounts/s, "
+            f"{stats.rows / stats.seconds:,.0f} rows/s ({vendor})"
+        )
+        org_id = organisation.pk
+        report = aging_report(organisation_id=org_id, today=args.today)  # warm the cache
+        aging = _median_seconds(
+            lambda: aging_report(organisation_id=org_id, today=args.today), args.runs
+        )
+        pos = positions(organisation_id=org_id, today=args.today)
+        pos_time = _median_seconds(
+            lambda: positions(organisation_id=org_id, today=args.today), args.runs
+        )
+        print(
+            f"aging report over {stats.accounts} accounts: {aging:.2f} s ({vendor}); "
+            f"{report.accounts_in_arrears:,} accounts in arrears, "
+            f"buckets {[b.account_count for b in report.buckets]}"
+        )
+        print(
+            f"positions over {stats.accounts} accounts: {pos_time:.2f} s ({vendor}); "
+            f"{len(pos):,} accounts with open items"
+        )
+        connections.close_all()
+    finally:
+        if args.postgres:
+            # Django may not have been set up when migrating failed; drop the database anyway.
+            with contextlib.suppress(Exception):
+                from django.db import connections
+
+                connections.close_all()
+            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
