@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_import_invoices.py", "bench_aging.py"]
+BENCHMARKS = ["bench_import_invoices.py", "bench_aging.py", "bench_scoring.py"]
 
 
 def postgres_reachable() -> bool:
