@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
+from vangnet.rules.calendar_nl import easter_sunday
+
 
 def add_months(day: date, months: int) -> date:
     """The first of the month ``months`` after (or before) ``day``'s month."""
@@ -18,21 +20,6 @@ def add_months(day: date, months: int) -> date:
 
 def month_end(day: date) -> date:
     return add_months(day, 1) - timedelta(days=1)
-
-
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
 
 
 @lru_cache(maxsize=64)
