@@ -14,7 +14,12 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_import_invoices.py", "bench_aging.py", "bench_scoring.py"]
+BENCHMARKS = [
+    "bench_import_invoices.py",
+    "bench_aging.py",
+    "bench_scoring.py",
+    "bench_daily_run.py",
+]
 
 
 def postgres_reachable() -> bool:

@@ -119,7 +119,20 @@ def settle(
     return open_cents, unallocated, allocations
 
 
-def simulate(seed: int, index: int, horizon: Horizon) -> SimulatedCustomer:
+@dataclass(frozen=True, slots=True)
+class DrawnCustomer:
+    """Everything drawn for one customer up to ``horizon.today``, before settling."""
+
+    household: HouseholdSpec
+    account: AccountSpec
+    payer_iban: str
+    invoices: list[InvoiceSpec]
+    payments: list[PaymentSpec]
+
+
+def draw_customer(seed: int, index: int, horizon: Horizon) -> DrawnCustomer:
+    """The draws of ``simulate`` in their fixed order (the strategy simulator splits them
+    at its day 0 instead of settling everything at once)."""
     rng = household_rng(seed, index)
     first = horizon.first_month
     household = draw_household(rng, index, first_month=first, months=horizon.months)
@@ -137,14 +150,19 @@ def simulate(seed: int, index: int, horizon: Horizon) -> SimulatedCustomer:
         invoices=invoices,
         today=horizon.today,
     )
-    open_cents, unallocated, allocations = settle(invoices, payments)
+    return DrawnCustomer(household, account, draw_iban(rng), invoices, payments)
+
+
+def simulate(seed: int, index: int, horizon: Horizon) -> SimulatedCustomer:
+    drawn = draw_customer(seed, index, horizon)
+    open_cents, unallocated, allocations = settle(drawn.invoices, drawn.payments)
     return SimulatedCustomer(
-        household=household,
-        account=account,
-        payer_iban=draw_iban(rng),
-        invoices=invoices,
+        household=drawn.household,
+        account=drawn.account,
+        payer_iban=drawn.payer_iban,
+        invoices=drawn.invoices,
         open_cents=open_cents,
-        payments=payments,
+        payments=drawn.payments,
         unallocated_cents=unallocated,
         allocations=allocations,
     )

@@ -121,6 +121,11 @@ _PAYMENT = (
 _ALLOCATION = ("id", "invoice", "payment", "credit_note", "amount_cents", "allocated_at")
 
 
+def payment_reference(index: int, position: int) -> str:
+    """Bank reference of the ``position``-th payment (in booking order) of household ``index``."""
+    return f"WBV{index:08d}-{position:03d}"
+
+
 @dataclass
 class LoadStats:
     households: int = 0
@@ -147,13 +152,14 @@ class LoadStats:
         )
 
 
-def _write_chunk(
+def chunk_write(
     writer: BulkWriter,
     organisation_id: int,
     sims: list[SimulatedCustomer],
     now: Any,
     stats: LoadStats,
 ) -> None:
+    """Write one chunk of customers (call inside a transaction); ids are reserved here."""
     n = len(sims)
     n_persons = sum(len(s.household.persons) for s in sims)
     n_invoices = sum(len(s.invoices) for s in sims)
@@ -287,7 +293,7 @@ def _write_chunk(
                     pay.amount_cents,
                     unallocated,
                     pay.source,
-                    f"WBV{hh.index:08d}-{j:03d}",
+                    payment_reference(hh.index, j),
                     pay.invoice_reference,
                     sim.payer_iban,
                     payer_name,
@@ -366,7 +372,7 @@ def population_load(
         # two cores, because pickling the results costs more than generating them.
         sims = list(simulate_many(seed, horizon, size, start=start + done))
         with transaction.atomic():
-            _write_chunk(writer, organisation.pk, sims, now, stats)
+            chunk_write(writer, organisation.pk, sims, now, stats)
         done += size
         if progress is not None:
             progress(done, households, time.perf_counter() - began)
@@ -396,12 +402,16 @@ def population_purge(*, organisation: Organisation) -> int:
     through the ORM so their own cascades run. People who are also customers of another
     organisation are kept. Returns the number of accounts removed.
     """
+    from vangnet.strategy.purge import strategy_data_purge
+
     org = organisation.pk
     qn = connection.ops.quote_name
 
     def t(model: type[models.Model]) -> str:
         return qn(model._meta.db_table)
 
+    # Cases and actions point at the accounts; a journey choice (policy) is kept.
+    strategy_data_purge(organisation_id=org, keep_policy=True)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {t(Account)} WHERE organisation_id = %s", [org])
         accounts = int(cursor.fetchone()[0])

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from vangnet.core.services import access_record
 from vangnet.parties.selectors import organisation_current
+from vangnet.strategy.selectors import dossier_for_account
 from vangnet.workspace import selectors
 
 VIEW_PERMISSION = "ledger.view_account"
@@ -82,5 +83,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
         "person": detail.account.customer.person,
         "show_all": show_all,
         "today": today,
+        # The strategy engine's case: why, next step and the timeline (issue: strategy).
+        "dossier": dossier_for_account(account_id=detail.account.pk, today=today),
     }
     return render(request, "workspace/account.html", context)

@@ -1,4 +1,7 @@
-"""``vangnet export customers|invoices|payments --out FILE.csv [--organisation SLUG]``."""
+"""``vangnet export customers|invoices|payments|actions --out FILE.csv [--organisation SLUG]``.
+
+``actions`` is the strategy engine's audit export (``vangnet.strategy.export``).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ class Command(BaseCommand):
     help = "Export in the importer's format (;-separated UTF-8 CSV); re-imports unchanged."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(EXPORTS))
+        parser.add_argument("kind", choices=[*sorted(EXPORTS), "actions"])
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--organisation", help="organisation slug (default: the first)")
 
@@ -25,5 +28,12 @@ class Command(BaseCommand):
             organisation = organisation_for(options.get("organisation"))
         except FileRefused as exc:
             raise CommandError(f"{exc.nl} / {exc.en}", returncode=2) from exc
-        count = export_to_file(kind=options["kind"], organisation=organisation, path=options["out"])
+        if options["kind"] == "actions":
+            from vangnet.strategy.export import actions_export
+
+            count = actions_export(organisation=organisation, path=options["out"])
+        else:
+            count = export_to_file(
+                kind=options["kind"], organisation=organisation, path=options["out"]
+            )
         self.stdout.write(f"exported {count} rows to {options['out']}")

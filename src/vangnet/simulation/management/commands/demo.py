@@ -14,6 +14,8 @@ from vangnet.ledger.selectors import aging_report
 from vangnet.simulation.generator import Horizon
 from vangnet.simulation.loader import today_default
 from vangnet.simulation.services import demo_build, demo_users_ensure
+from vangnet.strategy.defaults import strategy_defaults_ensure
+from vangnet.strategy.run import daily_run
 
 # 5,000 households × 24 months (~120,000 invoices, ~120,000 payments, ~480,000 rows)
 # builds in about 14 s on SQLite (17 s for the whole command, measured on a shared
@@ -128,6 +130,17 @@ class Command(BaseCommand):
                 f"{format_euro(bucket.amount_cents):>14} in {_number(bucket.invoice_count)} "
                 "facturen"
             )
+
+        # The engine as far as it is built: shipped segments and journeys, then today's
+        # daily run, so the account pages show dossiers with their first steps.
+        strategy_defaults_ensure()
+        summary = daily_run(organisation=organisation, run_date=today)
+        out.write("")
+        out.write(
+            f"Dagelijkse run {today:%d-%m-%Y}: {_number(summary.opened)} dossiers geopend, "
+            f"{_number(summary.open_cases)} open, {_number(summary.planned)} acties gepland, "
+            f"{_number(sum(summary.blocked.values()))} tegengehouden door regels."
+        )
 
         logins = demo_users_ensure()
         rows = [f"{login.username:<18} {login.password:<14} {login.role}" for login in logins]
