@@ -67,9 +67,7 @@ def payment_reverse(
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.reversed_on is not None:
             return payment
-        allocations = list(
-            payment.allocations.select_related(None).values("id", "invoice_id", "amount_cents")
-        )
+        allocations = list(payment.allocations.values("id", "invoice_id", "amount_cents"))
         for alloc in allocations:
             Invoice.objects.filter(pk=alloc["invoice_id"]).update(
                 open_amount_cents=F("open_amount_cents") + alloc["amount_cents"]
