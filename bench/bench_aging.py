@@ -15,25 +15,16 @@ the simulator (timed: accounts/s), then times ``ledger.selectors.aging_report`` 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+from _throwaway import throwaway_database
+
 PG_DATABASE = "vangnet_bench_aging"
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _median_seconds(fn: Callable[[], object], runs: int) -> float:
@@ -73,21 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=date(2025, 6, 10))
     args = parser.parse_args(argv)
 
-    home = tempfile.mkdtemp(prefix="vangnet-bench-")
-    os.environ["VANGNET_HOME"] = home
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vangnet.conf.settings"
-    if args.postgres:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite3"
-
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with throwaway_database(PG_DATABASE, postgres=args.postgres):
         from django.db import connection, connections
 
         from vangnet.ledger.selectors import aging_report, positions
@@ -96,7 +73,6 @@ def main(argv: list[str] | None = None) -> int:
         from vangnet.simulation.loader import population_load
 
         vendor = connection.vendor
-        call_command("migrate", verbosity=0)
         organisation = Organisation.objects.create(
             name="Waterbedrijf Benchmark", slug="waterbedrijf-benchmark"
         )
@@ -135,15 +111,6 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(pos):,} accounts with open items"
         )
         connections.close_all()
-    finally:
-        if args.postgres:
-            # Django may not have been set up when migrating failed; drop the database anyway.
-            with contextlib.suppress(Exception):
-                from django.db import connections
-
-                connections.close_all()
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        shutil.rmtree(home, ignore_errors=True)
     return 0
 
 

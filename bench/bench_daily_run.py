@@ -26,24 +26,15 @@ from moving the same data and nothing else.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import os
-import shutil
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+from _throwaway import throwaway_database
+
 PG_DATABASE = "vangnet_bench_run"
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 # ---------------------------------------------------------------------------------------
@@ -284,21 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
 
-    home = tempfile.mkdtemp(prefix="vangnet-bench-run-")
-    os.environ["VANGNET_HOME"] = home
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vangnet.conf.settings"
-    if args.postgres:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite3"
-
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with throwaway_database(PG_DATABASE, postgres=args.postgres, keep=args.keep):
         from django.db import connection, connections
 
         from vangnet.parties.models import Organisation
@@ -306,7 +283,6 @@ def main(argv: list[str] | None = None) -> int:
         from vangnet.strategy.run import daily_run
 
         vendor = connection.vendor
-        call_command("migrate", verbosity=0)
         organisation = Organisation.objects.create(
             name="Waterbedrijf Benchmark", slug="waterbedrijf-benchmark", sector="drinking_water"
         )
@@ -375,14 +351,6 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"actions in database: {Action.objects.count():,}")
         connections.close_all()
-    finally:
-        if args.postgres and not args.keep:
-            with contextlib.suppress(Exception):
-                from django.db import connections
-
-                connections.close_all()
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        shutil.rmtree(home, ignore_errors=True)
     return 0
 
 

@@ -16,21 +16,12 @@ so a change in speed can be told apart from a change in behaviour.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import time
 
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+from _throwaway import throwaway_database
+
 PG_DATABASE = "vangnet_bench_sim"
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def main() -> int:
@@ -42,23 +33,9 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
 
-    home = tempfile.mkdtemp(prefix="vangnet-bench-sim-")
-    os.environ["VANGNET_HOME"] = home
-    if args.postgres:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.conf.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with throwaway_database(PG_DATABASE, postgres=args.postgres):
         from django.db import connection
 
-        call_command("migrate", interactive=False, verbosity=0)
         from vangnet.simulation.strategy_sim import SimConfig, simulate_strategy
 
         config = SimConfig(
@@ -88,10 +65,6 @@ def main() -> int:
             f"{m['contacts_total']:,} contacts"
         )
         connection.close()
-    finally:
-        if args.postgres:
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        shutil.rmtree(home, ignore_errors=True)
     return 0
 
 
