@@ -16,34 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 
 from _throwaway import throwaway_database
+from _timing import generation_progress, median_seconds
 
 PG_DATABASE = "vangnet_bench_aging"
-
-
-def _median_seconds(fn: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        fn()
-        timings.append(time.perf_counter() - began)
-    return statistics.median(timings)
-
-
-def _progress(done: int, total: int, seconds: float) -> None:
-    rate = done / seconds if seconds else 0.0
-    sys.stderr.write(
-        f"\r  generated {done:,} / {total:,} accounts ({seconds:.0f} s, {rate:,.0f}/s)"
-    )
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             horizon=horizon,
             seed=args.seed,
             chunk_size=10_000,
-            progress=_progress if args.accounts >= 50_000 else None,
+            progress=generation_progress if args.accounts >= 50_000 else None,
         )
         print(
             f"generated {stats.accounts:,} accounts ({stats.invoices:,} invoices, "
@@ -94,11 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         org_id = organisation.pk
         report = aging_report(organisation_id=org_id, today=args.today)  # warm the cache
-        aging = _median_seconds(
+        aging = median_seconds(
             lambda: aging_report(organisation_id=org_id, today=args.today), args.runs
         )
         pos = positions(organisation_id=org_id, today=args.today)
-        pos_time = _median_seconds(
+        pos_time = median_seconds(
             lambda: positions(organisation_id=org_id, today=args.today), args.runs
         )
         print(

@@ -18,34 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 
 from _throwaway import throwaway_database
+from _timing import generation_progress, median_seconds
 
 PG_DATABASE = "vangnet_bench_scoring"
-
-
-def _median_seconds(fn: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        fn()
-        timings.append(time.perf_counter() - began)
-    return statistics.median(timings)
-
-
-def _progress(done: int, total: int, seconds: float) -> None:
-    rate = done / seconds if seconds else 0.0
-    sys.stderr.write(
-        f"\r  generated {done:,} / {total:,} accounts ({seconds:.0f} s, {rate:,.0f}/s)"
-    )
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 def _parts(org_id: int, ids: list[int], today: date, runs: int) -> str:
@@ -56,11 +36,11 @@ def _parts(org_id: int, ids: list[int], today: date, runs: int) -> str:
 
     history = ledger_monthly(organisation_id=org_id, account_ids=ids, as_of=today)
     x = feature_matrix(history)
-    t_sql = _median_seconds(
+    t_sql = median_seconds(
         lambda: ledger_monthly(organisation_id=org_id, account_ids=ids, as_of=today), runs
     )
-    t_feat = _median_seconds(lambda: feature_matrix(history), runs)
-    t_pred = _median_seconds(lambda: predict_matrix(x, organisation_id=org_id), runs)
+    t_feat = median_seconds(lambda: feature_matrix(history), runs)
+    t_pred = median_seconds(lambda: predict_matrix(x, organisation_id=org_id), runs)
     return f"queries {t_sql:.2f} s, features {t_feat:.2f} s, predict+factors {t_pred:.2f} s"
 
 
@@ -97,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             horizon=Horizon(today=args.today, months=args.months),
             seed=args.seed,
             chunk_size=10_000,
-            progress=_progress if args.accounts >= 50_000 else None,
+            progress=generation_progress if args.accounts >= 50_000 else None,
         )
         print(
             f"generated {stats.accounts:,} accounts ({stats.invoices:,} invoices, "
@@ -112,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         scores = run()
         cold = time.perf_counter() - began
-        total = _median_seconds(run, args.runs)
+        total = median_seconds(run, args.runs)
         bands = {b: sum(s.band == b for s in scores.values()) for b in ("low", "medium", "high")}
         print(
             f"score_accounts baseline over {len(ids):,} accounts: {total:.2f} s "
@@ -135,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         run()
         cold = time.perf_counter() - began
-        total = _median_seconds(run, args.runs)
+        total = median_seconds(run, args.runs)
         print(
             f"score_accounts {row.version} over {len(ids):,} accounts: {total:.2f} s "
             f"(first run {cold:.2f} s; {_parts(org_id, ids, args.today, args.runs)}) ({vendor})"
