@@ -71,6 +71,14 @@ INSTALLED_APPS = [
     "vangnet.imports",
     "vangnet.scoring",
     "vangnet.strategy",
+    "vangnet.messaging",
+    "vangnet.messaging.content",
+    "vangnet.messaging.channels",
+    "vangnet.messaging.engagement",
+    "vangnet.payments",
+    "vangnet.banking",
+    "vangnet.banking.directdebit",
+    "vangnet.arrangements",
     "vangnet.workspace",
     "vangnet.simulation",
 ]
@@ -173,3 +181,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# CELERY_BROKER_URL: e.g. redis://127.0.0.1:6379/0. Empty (the embedded default): tasks
+# run eagerly in the calling process, so nothing needs a broker to work.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == ""
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_TIMEZONE = TIME_ZONE
+
+# VANGNET_BASE_URL: the public address of this instance, used in links inside messages
+# (portal, pay page, short links). No trailing slash.
+VANGNET_BASE_URL = env_str("VANGNET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail (SMTP through Django). EMAIL_HOST/EMAIL_PORT point at the SMTP relay;
+# DEFAULT_FROM_EMAIL is the sender of customer messages.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "klantenservice@vangnet.invalid")

@@ -11,5 +11,13 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("imports/", include("vangnet.imports.urls")),
+    path("messaging/", include("vangnet.messaging.urls")),
+    path("messaging/templates/", include("vangnet.messaging.content.urls")),
+    path("messaging/channels/", include("vangnet.messaging.channels.urls")),
+    path("r/", include("vangnet.messaging.engagement.urls")),
+    path("pay/", include("vangnet.payments.urls")),
+    path("banking/", include("vangnet.banking.urls")),
+    path("directdebit/", include("vangnet.banking.directdebit.urls")),
+    path("arrangements/", include("vangnet.arrangements.urls")),
     path("", include("vangnet.workspace.urls")),
 ]

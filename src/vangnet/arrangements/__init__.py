@@ -1,0 +1,1 @@
+"""Payment plans, affordability, approval, monitoring; statutory costs and interest."""

@@ -1,0 +1,3 @@
+"""Models of arrangements."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Bank statements (CAMT.053, MT940), reconciliation and the unmatched-entry queue."""

@@ -1,0 +1,1 @@
+"""SEPA direct debit: mandates, flexible collection days, pain.008, returned debits."""

@@ -1,0 +1,3 @@
+"""Models of directdebit."""
+
+from __future__ import annotations

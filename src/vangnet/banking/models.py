@@ -1,0 +1,3 @@
+"""Models of banking."""
+
+from __future__ import annotations

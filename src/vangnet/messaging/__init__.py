@@ -1,0 +1,1 @@
+"""Messaging: the outbox, delivery workers and channel adapters."""

@@ -1,0 +1,1 @@
+"""Channel adapters (SMS, WhatsApp, letters, tasks), print batches, inbound replies."""

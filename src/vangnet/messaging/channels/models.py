@@ -1,0 +1,3 @@
+"""Models of messaging_channels."""
+
+from __future__ import annotations

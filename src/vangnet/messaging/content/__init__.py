@@ -1,0 +1,1 @@
+"""Message templates: versions, variants, sandboxed rendering, the shipped library."""

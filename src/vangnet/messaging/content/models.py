@@ -1,0 +1,3 @@
+"""Models of messaging_content."""
+
+from __future__ import annotations

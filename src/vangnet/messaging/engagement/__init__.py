@@ -1,0 +1,1 @@
+"""Send-time and variant choice (bandit), short links, click tracking."""

@@ -1,0 +1,3 @@
+"""Models of messaging_engagement."""
+
+from __future__ import annotations

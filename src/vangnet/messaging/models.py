@@ -1,0 +1,3 @@
+"""Models of messaging."""
+
+from __future__ import annotations

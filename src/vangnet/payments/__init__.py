@@ -1,0 +1,1 @@
+"""Payment links and webhooks behind a provider interface (Mollie, test provider)."""

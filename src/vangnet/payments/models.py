@@ -1,0 +1,3 @@
+"""Models of payments."""
+
+from __future__ import annotations
