@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml
 		{ echo "python3-venv is missing; installing it with apt-get"; \
 		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq python3-venv; }
+	@# Letters are PDFs made by WeasyPrint, which needs Pango and a font from Debian.
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || \
+		{ echo "Pango is missing (WeasyPrint letters); installing it with apt-get"; \
+		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
