@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq python3-venv; }
 	@# Letters are PDFs made by WeasyPrint, which needs Pango and a font from Debian.
-	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || \
+	@$(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not u.find_library('pangoft2-1.0'))" || \
 		{ echo "Pango is missing (WeasyPrint letters); installing it with apt-get"; \
 		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 		  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
