@@ -18,6 +18,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vangnet.simulation.metrics import UNIT_COSTS
+from vangnet.simulation.municipality import (
+    MunicipalityResult,
+    report_lines,
+    simulate_municipality,
+)
 from vangnet.simulation.strategy_sim import SimConfig, SimResult, journey_resolve, simulate_strategy
 
 # (label, path into the metrics dict, format)
@@ -150,6 +155,38 @@ def _unit_cost(text: str) -> tuple[str, float]:
     return key, float(value.replace(",", "."))
 
 
+def municipality_json(result: MunicipalityResult) -> dict[str, Any]:
+    def share(value: Any) -> float | None:
+        return None if value.percent is None else float(value.percent)
+
+    return {
+        "households": result.households,
+        "days": result.days,
+        "seed": result.seed,
+        "signals": result.population.signals,
+        "meldingen": result.population.meldingen,
+        "strengths": {
+            "letter": result.strengths.letter,
+            "phone": result.strengths.phone,
+            "visit": result.strengths.visit,
+        },
+        "strategies": {
+            code: {
+                "name": o.strategy.name,
+                "reach_pct": share(o.figures.reach),
+                "reach_written_only_pct": share(o.figures.reach_written_only),
+                "reach_with_phone_pct": share(o.figures.reach_with_phone),
+                "reach_with_visit_pct": share(o.figures.reach_with_visit),
+                "help_accepted_pct": share(o.figures.help_accepted),
+                "help_accepted_of_reached_pct": share(o.figures.help_accepted_of_reached),
+                "attempts_per_melding": round(o.attempts_per_melding, 2),
+                "cost_per_melding_eur": round(o.cost_per_melding_eur, 2),
+            }
+            for code, o in result.outcomes.items()
+        },
+    }
+
+
 class Command(BaseCommand):
     help = (
         "Simuleert een synthetisch klantenbestand dag voor dag door de echte dagelijkse run "
@@ -180,12 +217,21 @@ class Command(BaseCommand):
             metavar="KANAAL=EURO",
             help=f"kosten per contact (standaard {UNIT_COSTS})",
         )
+        parser.add_argument(
+            "--municipality",
+            action="store_true",
+            help="gemeente-modus: vroegsignalen, meldingen en bereik per aanpak (brieven, "
+            "bellen, huisbezoek), gekalibreerd op de Divosa-monitor",
+        )
         parser.add_argument("--json", action="store_true", help="uitkomsten als JSON")
         parser.add_argument("--keep", action="store_true", help="simulatie-organisatie bewaren")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["households"] < 1 or options["days"] < 1:
             raise CommandError("--households en --days moeten minstens 1 zijn.")
+        if options["municipality"]:
+            self._municipality(options)
+            return
         journeys: list[str] = options["compare"] or [options["journey"]]
         try:
             for name in journeys:
@@ -240,3 +286,13 @@ class Command(BaseCommand):
             "Aannames (kosten per kanaal, reactiemodel): docs/simulation.md. "
             "Cijfers zijn een simulatie, geen voorspelling."
         )
+
+    def _municipality(self, options: dict[str, Any]) -> None:
+        result = simulate_municipality(
+            households=options["households"], days=options["days"], seed=options["seed"]
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(municipality_json(result), indent=2))
+            return
+        for line in report_lines(result):
+            self.stdout.write(line)
