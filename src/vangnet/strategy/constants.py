@@ -25,6 +25,7 @@ class CaseEventKind(models.TextChoices):
     SEGMENT = "segment", _("Segment gewijzigd")
     CONTACT = "contact", _("Contact")
     NOTE = "note", _("Notitie")
+    PAYMENT = "payment", _("Betaling ontvangen")
 
 
 class CloseCause(models.TextChoices):

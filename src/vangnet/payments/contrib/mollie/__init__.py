@@ -1,0 +1,1 @@
+"""Mollie (Payments API v2, iDEAL) behind the provider interface, and a local sandbox."""
