@@ -93,7 +93,7 @@ def test_full_payment_closes_case_and_cancels_planned_contacts(client, account, 
     case.refresh_from_db()
     assert (case.status, case.close_cause, case.closed_on) == ("closed", "paid", today())
     assert list(case.events.values_list("kind", "cause")) == [
-        ("note", "payment_link"),
+        ("payment", "payment_link"),
         ("closed", "paid"),
     ]
     assert Action.objects.get().status == ActionStatus.CANCELLED

@@ -32,7 +32,7 @@ from vangnet.strategy.constants import (
 )
 from vangnet.strategy.models import Action, Case, StrategyPolicy
 
-# The case timeline has no "payment" kind yet; use it as soon as the constants have one.
+# Payments on the timeline have their own kind, so staff can filter them.
 PAYMENT_EVENT_KIND: str = CaseEventKind.PAYMENT
 
 CLOSE_NOTE = "de achterstand is betaald"
