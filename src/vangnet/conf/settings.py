@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "vangnet.banking",
     "vangnet.banking.directdebit",
     "vangnet.arrangements",
+    "vangnet.signals.outgoing",
+    "vangnet.signals.incoming",
+    "vangnet.operations",
     "vangnet.workspace",
     "vangnet.simulation",
 ]

@@ -19,5 +19,7 @@ urlpatterns = [
     path("banking/", include("vangnet.banking.urls")),
     path("directdebit/", include("vangnet.banking.directdebit.urls")),
     path("arrangements/", include("vangnet.arrangements.urls")),
+    path("signals/out/", include("vangnet.signals.outgoing.urls")),
+    path("signals/in/", include("vangnet.signals.incoming.urls")),
     path("", include("vangnet.workspace.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Daily operations: every idempotent batch step of a day, in the order that is correct."""

@@ -1,0 +1,1 @@
+"""Vroegsignalering, municipality side: intake, matching, meldingen, outreach, monitor."""

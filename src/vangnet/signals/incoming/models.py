@@ -1,0 +1,3 @@
+"""Models of signals_in."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Vroegsignalering, creditor side: the evidenced gate, routing, delivery, feedback."""

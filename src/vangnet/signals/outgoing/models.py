@@ -1,0 +1,3 @@
+"""Models of signals_out."""
+
+from __future__ import annotations
