@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "vangnet.signals.outgoing",
     "vangnet.signals.incoming",
     "vangnet.operations",
+    "vangnet.accounts",
+    "vangnet.privacy",
+    "vangnet.portal",
     "vangnet.workspace",
     "vangnet.simulation",
 ]

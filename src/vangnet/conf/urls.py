@@ -21,5 +21,8 @@ urlpatterns = [
     path("arrangements/", include("vangnet.arrangements.urls")),
     path("signals/out/", include("vangnet.signals.outgoing.urls")),
     path("signals/in/", include("vangnet.signals.incoming.urls")),
+    path("staff/", include("vangnet.accounts.urls")),
+    path("privacy/", include("vangnet.privacy.urls")),
+    path("portaal/", include("vangnet.portal.urls")),
     path("", include("vangnet.workspace.urls")),
 ]

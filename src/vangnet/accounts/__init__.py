@@ -1,0 +1,1 @@
+"""Staff roles, permissions, two-factor authentication and login throttling."""

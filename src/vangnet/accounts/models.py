@@ -1,0 +1,3 @@
+"""Models of staff_accounts."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The customer portal: magic links, self-service pages, nudges."""

@@ -1,0 +1,3 @@
+"""Models of privacy."""
+
+from __future__ import annotations
