@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vangnet.arrangements import views
 
 app_name = "arrangements"
-urlpatterns: list = []
+urlpatterns = [
+    path("approvals/", views.approvals, name="approvals"),
+    path("plans/<int:pk>/", views.plan, name="plan"),
+    path("plans/<int:pk>/decide/", views.plan_decide, name="plan_decide"),
+    path("costs/<int:pk>/waive/", views.charge_waive, name="charge_waive"),
+]

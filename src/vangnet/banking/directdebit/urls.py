@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vangnet.banking.directdebit import views
 
 app_name = "directdebit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mandates, name="mandates"),
+    path("bestanden/", views.batches, name="batches"),
+    path("bestanden/<int:pk>/download/", views.batch_download, name="batch_download"),
+    path("storneringen/", views.returns, name="returns"),
+]
