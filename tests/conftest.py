@@ -12,6 +12,12 @@ import socket
 from django.db import connection
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: on a loaded CI machine a slow example is not a failure
+# (timing belongs in bench/); the number of examples stays Hypothesis' default.
+hypothesis_settings.register_profile("vangnet", deadline=None)
+hypothesis_settings.load_profile("vangnet")
 
 
 def _redis_up() -> bool:

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vangnet.banking import views
 
 app_name = "banking"
-urlpatterns: list = []
+urlpatterns = [
+    path("unmatched/", views.unmatched, name="unmatched"),
+    path("entries/<int:pk>/", views.entry, name="entry"),
+]
