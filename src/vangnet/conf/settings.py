@@ -5,6 +5,7 @@ Every variable an operator can set is read here, with its default and why.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "vangnet.core",
     "vangnet.parties",
     "vangnet.ledger",
@@ -97,8 +101,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vangnet.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+# The throttle backend must come first: it refuses locked-out logins before the
+# password is checked. It only acts on web logins (a request is present).
+AUTHENTICATION_BACKENDS = [
+    "vangnet.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "vangnet.conf.urls"
@@ -212,3 +226,22 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "klantenservice@vangnet.invalid")
+
+# --- Staff accounts: two-factor authentication and login throttling (vangnet.accounts) ---
+# VANGNET_STAFF_2FA_REQUIRED is read in vangnet/accounts/conf.py (default off: demo,
+# tests; production sets it to 1 — see docs/roles-and-privacy.md).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "vangnet")
+# VANGNET_LOGIN_THROTTLE: refuse logins after repeated wrong passwords (django-axes).
+AXES_ENABLED = env_bool("VANGNET_LOGIN_THROTTLE", True)
+# VANGNET_LOGIN_FAILURE_LIMIT: wrong passwords in a row before a user name is locked.
+AXES_FAILURE_LIMIT = env_int("VANGNET_LOGIN_FAILURE_LIMIT", 5)
+# VANGNET_LOGIN_LOCKOUT_MINUTES: how long a lock lasts; it then lifts by itself.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VANGNET_LOGIN_LOCKOUT_MINUTES", 15))
+# Lock a user name after too many failures (guessing from many addresses fails too) and,
+# separately, an address that fails too often across user names (password spraying).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vangnet.accounts.throttle.lockout_response"
+AXES_VERBOSE = False
+# Behind a reverse proxy set AXES_IPWARE_PROXY_COUNT / AXES_IPWARE_META_PRECEDENCE_ORDER
+# so the client address is logged instead of the proxy's.

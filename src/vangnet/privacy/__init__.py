@@ -1,1 +1,2 @@
-"""Privacy tooling: access-log search, AVG access-request export, anonymisation by retention term."""
+"""Privacy tooling: access-log search, AVG access-request export, anonymisation after the
+retention term."""

@@ -39,7 +39,7 @@ import numpy as np
 
 from vangnet.parties.constants import Channel
 from vangnet.simulation.behaviour import BehaviourKind
-from vangnet.simulation.responsiveness import _AGE_FACTOR, _HOURLY
+from vangnet.simulation.responsiveness import _AGE_FACTOR, _HOURLY, hour_affinity
 
 # Behaviour types as small integers (row index of the tables below).
 KINDS: tuple[BehaviourKind, ...] = (
@@ -67,6 +67,8 @@ CHANNELS: tuple[str, ...] = (
 )
 CHANNEL_INDEX: dict[str, int] = {str(c): i for i, c in enumerate(CHANNELS)}
 WRITTEN = np.array([True, True, True, True, False, False, False])
+# Messages read on a screen, whose send hour and wording the bandit experiments with.
+DIGITAL = np.array([True, True, True, False, False, False, False])
 PERSONAL = np.array([False, False, False, False, True, True, False])
 
 # Hourly reach per channel (rows as CHANNELS, 24 columns); the municipality's reach
@@ -157,6 +159,11 @@ PAY_NOW_DAYS = 5
 INSTALMENT_KEPT = np.array([0.99, 0.95, 0.90, 0.86, 0.55, 0.85])
 HELPED_INSTALMENT_BONUS = 0.08
 
+# Template variants in the simulator's A/B test: variant B (shorter, with the pay link at
+# the top) gets 15 % more replies than A [verify: an assumption that gives the bandit a
+# real but modest difference to find].
+VARIANT_LIFT: dict[str, float] = {"A": 1.0, "B": 1.15}
+
 
 @dataclass
 class Contacts:
@@ -173,6 +180,10 @@ class Contacts:
     tone: np.ndarray  # int, Tone
     offers_help: np.ndarray  # bool, points to help (template fact) or is a referral
     offers_plan: np.ndarray  # bool, a plan offer
+    # Optional (the bandit in the simulator): the person's preferred reading hour (-1:
+    # none) and the variant's reply multiplier; both only touch digital messages.
+    preferred_hour: np.ndarray | None = None
+    variant_lift: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -199,6 +210,11 @@ def reach_probability(c: Contacts) -> np.ndarray:
     letter = CHANNEL_INDEX[str(Channel.LETTER)]
     base = np.where(c.formal_letter & (c.channel == letter), FORMAL_LETTER_REACH, base)
     base = np.where(WRITTEN[c.channel] & c.offers_help, base * HELP_POINTER_FACTOR, base)
+    digital = DIGITAL[c.channel]
+    if c.preferred_hour is not None:
+        base = np.where(digital, base * hour_affinity(c.hour, c.preferred_hour), base)
+    if c.variant_lift is not None:
+        base = np.where(digital, base * c.variant_lift, base)
     return np.clip(
         base
         * c.responsiveness

@@ -77,12 +77,14 @@ from vangnet.simulation.reaction import (
     CHANNEL_INDEX,
     KIND_INDEX,
     PAY_NOW_DAYS,
+    VARIANT_LIFT,
     Contacts,
     Outcome,
     Tone,
     instalments_kept,
     react,
 )
+from vangnet.simulation.responsiveness import PREFERRED_HOURS, preferred_hours
 from vangnet.simulation.water import COMPANY, InvoiceSpec
 from vangnet.simulation.writer import BulkWriter
 from vangnet.strategy import bulk
@@ -111,6 +113,8 @@ from vangnet.strategy.purge import strategy_data_purge
 from vangnet.strategy.run import daily_run
 
 ZONE = ZoneInfo("Europe/Amsterdam")
+# Channels whose send hour and wording the bandit decides (the screen-read ones).
+DIGITAL_CHANNELS = ("email", "sms", "whatsapp")
 SECTOR = COMPANY["sector"]
 # Journey aliases: "social" is the sector's social journey (water-social for water).
 ALIASES = {"classic": "classic"}
@@ -150,6 +154,9 @@ class SimConfig:
     keep: bool = False
     chunk_size: int = 5000
     unit_costs: dict[str, float] | None = None  # euro per contact; see metrics.UNIT_COSTS
+    # Route digital messages through the engagement bandit (send hour and variant A/B);
+    # see ``StrategySimulation.bandit_plan``.
+    bandit: bool = True
 
     @property
     def end(self) -> date:
@@ -234,6 +241,7 @@ class Book:
     avoidance: np.ndarray
     contacts: np.ndarray
     plan_until: np.ndarray  # ordinal of the last day of a running plan or help hold
+    preferred_hour: np.ndarray | None = None  # each person's best reading hour
     index_of_account: dict[int, int] = field(default_factory=dict)
     invoices_by_day: dict[date, list[tuple[int, InvoiceSpec]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -351,6 +359,8 @@ def book_build(
         book.account_id[index] = acc_id
         book.index_of_account[acc_id] = index
     book.avoidance[:] = AVOIDANCE_START[[KIND_INDEX[k.value] for k in book.kind]]
+    # Its own generator: adding the preferred hour changes none of the other draws.
+    book.preferred_hour = preferred_hours(book.age, np.random.default_rng([config.seed, 0xB0]))
     return book, stats
 
 
@@ -395,6 +405,10 @@ class StrategySimulation:
         self.help_ends: dict[date, list[tuple[int, int]]] = defaultdict(list)  # hh, case
         self.seq = 0
         self.run_seconds = 0.0
+        self.variant_of: dict[int, str] = {}  # action id -> template variant (bandit)
+        self.experiment_ids: list[int] = []
+        if config.bandit:
+            self.experiments_create()
 
     def rng(self, day_no: int, salt: int) -> np.random.Generator:
         """A generator per (seed, day, purpose): the same draws whatever ran before."""
@@ -408,6 +422,8 @@ class StrategySimulation:
             t0 = time.perf_counter()
             summary = daily_run(organisation=self.org, run_date=day)
             self.run_seconds += time.perf_counter() - t0
+            if self.config.bandit:
+                self.bandit_plan(day, day_no)
             contacts = self.deliver(day)
             self.react(day, day_no, contacts)
             self.plans_progress(day, day_no)
@@ -515,6 +531,10 @@ class StrategySimulation:
         self.log.visits.append(worked[ActionType.VISIT_TASK.value])
         self.log.call_backlog.append(backlog[ActionType.CALL_TASK.value])
         self.log.visit_backlog.append(backlog[ActionType.VISIT_TASK.value])
+        if self.config.bandit and cancel:
+            from vangnet.messaging.engagement.experiments import assignments_cancel
+
+            assignments_cancel(action_ids=[a for a in cancel if a in self.variant_of])
         with transaction.atomic():
             for ids, status in (
                 (cancel, ActionStatus.CANCELLED),
@@ -524,6 +544,108 @@ class StrategySimulation:
                 for start in range(0, len(ids), 5000):
                     Action.objects.filter(pk__in=ids[start : start + 5000]).update(status=status)
         return contacts
+
+    # -- 2b. the engagement bandit ----------------------------------------------------------
+
+    def experiments_create(self) -> None:
+        """A send-hour test over every digital message and an A/B test of the wording."""
+        from vangnet.messaging.engagement.experiments import experiment_create
+
+        start = datetime.combine(self.config.start, datetime.min.time(), ZONE)
+        self.experiment_ids = [
+            experiment_create(
+                organisation_id=self.org.pk,
+                kind="send_hour",
+                arms=[str(h) for h in PREFERRED_HOURS],
+                now=start,
+                name="Simulatie: verzenduur",
+            ).pk,
+            experiment_create(
+                organisation_id=self.org.pk,
+                kind="variant",
+                arms=list(VARIANT_LIFT),
+                now=start,
+                name="Simulatie: variant A/B",
+            ).pk,
+        ]
+
+    def bandit_plan(self, day: date, day_no: int) -> None:
+        """Today's new digital messages get their variant and hour from ``plan_sends``,
+        as the outbox will do: the planned moment is moved to the chosen hour (still
+        inside the send window) and the choice is recorded as assignments."""
+        from vangnet.messaging.engagement.experiments import (
+            SendRequest,
+            assignment_record,
+            plan_sends,
+        )
+
+        rows = list(
+            Action.objects.filter(
+                organisation=self.org,
+                status=ActionStatus.PLANNED,
+                run_date=day,
+                action_type__in=list(CONTACT_TYPES),
+                channel__in=list(DIGITAL_CHANNELS),
+            )
+            .order_by("case__account_id", "id")
+            .values_list("id", "case_id", "case__segment", "channel", "template", "scheduled_for")
+        )
+        rows = [r for r in rows if r[0] not in self.variant_of]
+        if not rows:
+            return
+        start = datetime.combine(day, datetime.min.time(), ZONE)
+
+        def day_start(value: Any) -> datetime:
+            # The day the run planned it for, from its first hour: every arm fits that day.
+            if isinstance(value, str):
+                value = datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=ZoneInfo("UTC"))
+            return datetime.combine(value.astimezone(ZONE).date(), datetime.min.time(), ZONE)
+
+        plans = plan_sends(
+            organisation_id=self.org.pk,
+            requests=[
+                SendRequest(
+                    case_id=case_id,
+                    segment=segment or "",
+                    channel=channel,
+                    template_code=template or "",
+                    variants=list(VARIANT_LIFT),
+                    earliest=max(start, day_start(scheduled)),
+                )
+                for _id, case_id, segment, channel, template, scheduled in rows
+            ],
+            now=start,
+            rng=self.rng(day_no, 5),
+        )
+        by_moment: dict[datetime, list[int]] = defaultdict(list)
+        for row, plan in zip(rows, plans, strict=True):
+            by_moment[plan.send_at].append(row[0])
+            self.variant_of[row[0]] = plan.variant
+        with transaction.atomic():
+            for moment, ids in by_moment.items():
+                for begin in range(0, len(ids), 5000):
+                    Action.objects.filter(pk__in=ids[begin : begin + 5000]).update(
+                        scheduled_for=moment
+                    )
+            assignment_record(plans=plans, now=start, action_ids=[r[0] for r in rows])
+
+    def bandit_reward(self, day: date, contacts: list[tuple[Any, ...]], result: Any) -> None:
+        """A reply or an outcome (pay, plan, help) to a digital message is a response
+        within the reward window; then the day's closed assignments are counted."""
+        from vangnet.messaging.engagement.experiments import reward_credit, rewards_refresh
+
+        responded = [
+            r[0]
+            for i, r in enumerate(contacts)
+            if r[0] in self.variant_of
+            and (result.reached[i] or result.outcome[i] != Outcome.NOTHING)
+        ]
+        end = datetime.combine(day, datetime.max.time().replace(microsecond=0), ZONE)
+        if responded:
+            reward_credit(at=end, source="simulation", action_ids=responded)
+        rewards_refresh(now=end)
 
     # -- 4. reactions ------------------------------------------------------------------------
 
@@ -566,7 +688,14 @@ class StrategySimulation:
             ),
             offers_plan=np.array([k == ActionType.OFFER_PLAN for k in kinds]),
         )
+        if self.config.bandit and book.preferred_hour is not None:
+            batch.preferred_hour = book.preferred_hour[hh]
+            batch.variant_lift = np.array(
+                [VARIANT_LIFT.get(self.variant_of.get(r[0], ""), 1.0) for r in contacts]
+            )
         result = react(batch, self.rng(day_no, 1))
+        if self.config.bandit:
+            self.bandit_reward(day, contacts, result)
         # State: avoidance (last contact of the day wins), contact counts.
         book.avoidance[hh] = result.avoidance
         np.add.at(book.contacts, hh, 1)
@@ -964,6 +1093,8 @@ def simulate_strategy(config: SimConfig, *, progress: Progress | None = None) ->
         seconds["daily_run"] = sim.run_seconds
         t2 = time.perf_counter()
         metrics = collect(organisation=org, config=config, log=sim.log, journey=journey)
+        if sim.experiment_ids:
+            metrics["experiments"] = experiments_summary(sim.experiment_ids)
         seconds["metrics"] = time.perf_counter() - t2
     finally:
         if not config.keep:
@@ -973,3 +1104,22 @@ def simulate_strategy(config: SimConfig, *, progress: Progress | None = None) ->
     seconds["total"] = time.perf_counter() - t0
     metrics["seconds"] = {k: round(v, 1) for k, v in seconds.items()}
     return SimResult(config, org.slug, journey.code, metrics, seconds, config.keep)
+
+
+def experiments_summary(experiment_ids: list[int]) -> dict[str, Any]:
+    """Per experiment and arm: tries, responses, posterior mean and chance of being best."""
+    from vangnet.messaging.engagement.models import Experiment
+    from vangnet.messaging.engagement.selectors import experiment_results
+
+    out: dict[str, Any] = {}
+    for experiment in Experiment.objects.filter(pk__in=experiment_ids).order_by("pk"):
+        out[experiment.kind] = {
+            r.arm: {
+                "trials": r.trials,
+                "successes": r.successes,
+                "mean": round(r.mean, 4),
+                "p_best": round(r.p_best, 3),
+            }
+            for r in experiment_results(experiment, draws=10_000, seed=0)
+        }
+    return out

@@ -6,3 +6,8 @@ class MessagingContentConfig(AppConfig):
     name = "vangnet.messaging.content"
     label = "messaging_content"
     verbose_name = _("Berichtsjablonen")
+
+    def ready(self) -> None:
+        from vangnet.messaging.content import signals
+
+        signals.connect()

@@ -1,0 +1,1 @@
+"""Local stand-ins for paid remote providers (tests, benchmarks and the demo)."""
