@@ -2,9 +2,10 @@
 
 Kept tiny and separate so the payments and portal parts can replace the token scheme
 later without touching templates: the link is ``VANGNET_BASE_URL`` + ``/pay/a/<token>/``
-or ``/portaal/<token>/``, the token a ``django.core.signing`` signature of the id (no
-expiry: a letter can lie on the table for weeks). The salts keep a pay token from
-opening a portal and the other way round.
+or ``/portaal/<token>/``, the token ``django.core.signing.dumps`` of the id: signed, and
+timestamped so the pay page and the portal can let old links expire (their own max age
+settings, weeks by default: a letter can lie on the table for a while). The salts keep a
+pay token from opening a portal and the other way round.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ PORTAL_SALT = "vangnet.portal"
 
 
 def pay_token(account_id: int) -> str:
-    return signing.Signer(salt=PAY_SALT).sign(str(int(account_id)))
+    return signing.dumps(int(account_id), salt=PAY_SALT)
 
 
 def portal_token(customer_id: int) -> str:
-    return signing.Signer(salt=PORTAL_SALT).sign(str(int(customer_id)))
+    return signing.dumps(int(customer_id), salt=PORTAL_SALT)
 
 
 def pay_url(account_id: int) -> str:
@@ -35,9 +36,9 @@ def portal_url(customer_id: int) -> str:
 
 def pay_token_read(token: str) -> int:
     """The account id in a pay token; ``signing.BadSignature`` when it was tampered with."""
-    return int(signing.Signer(salt=PAY_SALT).unsign(token))
+    return int(signing.loads(token, salt=PAY_SALT))
 
 
 def portal_token_read(token: str) -> int:
     """The customer id in a portal token; ``signing.BadSignature`` when tampered with."""
-    return int(signing.Signer(salt=PORTAL_SALT).unsign(token))
+    return int(signing.loads(token, salt=PORTAL_SALT))
