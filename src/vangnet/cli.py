@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-
 # Spoken sub-commands that live in their own Django command, because the first word
 # already belongs to another app: `vangnet export ddas …` is the municipality's CBS
 # export, while `vangnet export customers|invoices|…` is the importers' exporter.
