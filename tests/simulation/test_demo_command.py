@@ -5,7 +5,6 @@ from __future__ import annotations
 from io import StringIO
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 import pytest
@@ -32,17 +31,26 @@ def test_demo_builds_and_prints_logins():
     assert Account.objects.filter(organisation=org).count() == 200
     users = {u.username: u for u in get_user_model().objects.all()}
     assert users["beheerder"].is_superuser
-    for name in ("beheerder", "kredietbeheerder", "incassomedewerker"):
-        assert users[name].is_staff
+    for name in (
+        "beheerder",
+        "kredietbeheerder",
+        "incassomedewerker",
+        "buitendienst",
+        "teamleider",
+        "auditor",
+        "applicatiebeheerder",
+    ):
+        assert users[name].is_active
         assert users[name].check_password("vangnet-demo")
         assert name in output
     staff = users["incassomedewerker"]
     assert not staff.is_superuser
     assert staff.has_perm("ledger.view_invoice") and staff.has_perm("parties.view_person")
     assert not staff.has_perm("ledger.change_invoice")
-    # Import rights only when the imports app defines them (looked up at runtime).
-    if Permission.objects.filter(content_type__app_label="imports", codename="add_importjob"):
-        assert staff.has_perm("imports.add_importjob")
+    # Each login carries its role: the collector works cases, the credit manager imports.
+    assert staff.has_perm("workspace.change_task")
+    assert users["kredietbeheerder"].has_perm("imports.add_importjob")
+    assert not users["auditor"].has_perm("strategy.change_hold")
     assert "vangnet-demo" in output
     assert "alleen" in output and "demo" in output
     assert "contracten met achterstand" in output
@@ -52,7 +60,7 @@ def test_demo_builds_and_prints_logins():
     assert "al 200 contracten" in second
     assert Account.objects.filter(organisation=org).count() == 200
     assert Invoice.objects.count() == invoices
-    assert get_user_model().objects.count() == 3
+    assert get_user_model().objects.count() == 7
     assert Organisation.objects.filter(slug="waterbedrijf-voorbeeld").count() == 1
 
 
@@ -61,4 +69,4 @@ def test_demo_reset_rebuilds():
     _run("--reset", "--seed", "5")
     org = Organisation.objects.get(slug="waterbedrijf-voorbeeld")
     assert Account.objects.filter(organisation=org).count() == 200
-    assert get_user_model().objects.count() == 3
+    assert get_user_model().objects.count() == 7

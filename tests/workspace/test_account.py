@@ -14,7 +14,7 @@ def account_url(account) -> str:
 
 
 def test_amounts_positions_and_statuses(staff_client, ledger, django_assert_max_num_queries):
-    with django_assert_max_num_queries(18):  # 16 + the dossier lookup (no case here)
+    with django_assert_max_num_queries(20):  # 16 + the dossier lookup (no case here)
         response = staff_client.get(account_url(ledger.jansen))
     html = response.content.decode()
     assert '<dd data-stat="balance">€ 165,00</dd>' in html

@@ -96,6 +96,9 @@ ROLES: dict[str, Role] = {
                 "arrangements.change_costpolicy",
                 "directdebit.view_directdebitprofile",
                 "staff_accounts.view_reports",
+                # Billing-system files in (customers, invoices, payments).
+                "imports.add_importjob",
+                "imports.view_importjob",
             ),
         ),
         Role(
@@ -128,6 +131,8 @@ ROLES: dict[str, Role] = {
                 "payments.add_paymentlink",
                 "directdebit.view_mandate",
                 "signals_out.view_outgoingsignal",
+                # "Refer to the municipality" on the case page (a warm referral).
+                "signals_out.add_outgoingsignal",
             ),
         ),
         Role(

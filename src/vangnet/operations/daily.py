@@ -30,10 +30,18 @@ class Step:
     label: str  # Dutch, shown in the terminal and the audit log
     target: str  # "module:function"
     kwargs: Callable[[Organisation, date, datetime], dict[str, Any]]
+    # Whether the step applies to this organisation (e.g. direct debit is configured).
+    applies: Callable[[Organisation], bool] = lambda org: True
 
 
 def _org_on(org: Organisation, on: date, now: datetime) -> dict[str, Any]:
     return {"organisation_id": org.pk, "on": on}
+
+
+def _collects_by_direct_debit(org: Organisation) -> bool:
+    from vangnet.banking.directdebit.models import DirectDebitProfile
+
+    return DirectDebitProfile.objects.filter(organisation=org).exists()
 
 
 STEPS: tuple[Step, ...] = (
@@ -42,6 +50,7 @@ STEPS: tuple[Step, ...] = (
         "Geïnde incasso's boeken",
         "vangnet.banking.directdebit.collections:collections_settle",
         _org_on,
+        _collects_by_direct_debit,
     ),
     Step(
         "plans",
@@ -57,10 +66,23 @@ STEPS: tuple[Step, ...] = (
     ),
     Step("costs", "Incassokosten boeken", "vangnet.arrangements.costs:costs_charge_due", _org_on),
     Step(
+        "signals",
+        "Vroegsignalen toetsen",
+        "vangnet.signals.outgoing.gate:signals_create_due",
+        _org_on,
+    ),
+    Step(
+        "signals_sync",
+        "Vroegsignalen bijwerken",
+        "vangnet.signals.outgoing.services:signals_sync",
+        _org_on,
+    ),
+    Step(
         "collections",
         "Incasso's plannen",
         "vangnet.banking.directdebit.collections:collections_schedule_open_invoices",
         _org_on,
+        _collects_by_direct_debit,
     ),
     Step(
         "outbox",
@@ -85,6 +107,7 @@ class StepResult:
     seconds: float
     summary: Any = None
     error: str = ""
+    skipped: bool = False  # the step does not apply to this organisation
 
 
 def _resolve(target: str) -> Callable[..., Any]:
@@ -122,6 +145,12 @@ def daily_operations(
             continue
         started = time.perf_counter()
         result = StepResult(step.code, step.label, 0.0)
+        if not step.applies(organisation):
+            result.skipped = True
+            results.append(result)
+            if progress:
+                progress(result)
+            continue
         try:
             result.summary = _plain(_resolve(step.target)(**step.kwargs(organisation, on, now)))
         except Exception as exc:  # recorded, then re-raised: the rest depends on this step

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from vangnet.core.services import audit_record
@@ -68,22 +68,23 @@ def _staff_permissions() -> list[Permission]:
 
 @transaction.atomic
 def demo_users_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
-    """Create or reset the demo logins (idempotent: a re-run resets the passwords)."""
+    """Create or reset the demo logins: a superuser plus one login per staff role.
+
+    Idempotent: a re-run resets the passwords and the role groups (``roles_ensure``).
+    The roles themselves live in ``vangnet.accounts.roles``; the demo only shows them.
+    """
+    from vangnet.accounts.services import demo_role_users_ensure
+
     User = get_user_model()
-    perms = _staff_permissions()
-    logins = []
-    for username, role, superuser, group_name in DEMO_USERS:
-        user, _created = User.objects.get_or_create(username=username)
-        user.is_staff = True
-        user.is_superuser = superuser
-        user.is_active = True
-        user.set_password(password)
-        user.save()
-        if group_name:
-            group, _ = Group.objects.get_or_create(name=group_name)
-            group.permissions.set(perms)
-            user.groups.add(group)
-        logins.append(DemoLogin(username, password, role))
+    user, _created = User.objects.get_or_create(username="beheerder")
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.set_password(password)
+    user.save()
+    logins = [DemoLogin("beheerder", password, "beheerder (alle rechten)")]
+    logins += [
+        DemoLogin(login.username, login.password, login.role)
+        for login in demo_role_users_ensure(password=password)
+    ]
     return logins
 
 

@@ -351,3 +351,145 @@ def account_detail(
         payment_count=payment_count,
         preferred_channels=[str(labels.get(c, c)) for c in person.preferred_channels or []],
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Case page (the timeline itself is ``workspace.timeline``)
+
+
+@dataclass
+class CasePage:
+    """The case page's header: position, person, preferences, why paused, what's next."""
+
+    case: Any
+    account: Account
+    person: Any
+    arrears_cents: int
+    days_past_due: int
+    segment_name: str
+    paused_until: date | None
+    pause_text: str
+    active_holds: list[Any]
+    arrears_reason: tuple[str, str, date] | None  # (code, label, recorded on)
+    next_step: str
+    next_step_why: str
+    vulnerabilities: list[str]
+    preferred_channels: list[str]
+    contact_window: str
+    contact_points: list[ContactPoint]
+    open_charges: list[Any]
+    live_plan: Any
+    referral_available: bool
+
+
+def case_get(*, organisation_id: int | None, pk: int) -> Any:
+    """One case of this organisation with its account and person, or None."""
+    from vangnet.strategy.models import Case as StrategyCase
+
+    if organisation_id is None:
+        return None
+    return (
+        StrategyCase.objects.filter(organisation_id=organisation_id, pk=pk)
+        .select_related("account__customer__person__address", "journey")
+        .first()
+    )
+
+
+def case_arrears_reason(*, case_id: int) -> tuple[str, str, date] | None:
+    """The latest recorded reason for arrears (the case event ``arrears_reason``)."""
+    from vangnet.strategy.models import CaseEvent
+    from vangnet.workspace.constants import CAUSE_ARREARS_REASON, ArrearsReason
+
+    row = (
+        CaseEvent.objects.filter(case_id=case_id, cause=CAUSE_ARREARS_REASON)
+        .order_by("-on", "-at", "-pk")
+        .values_list("details", "on")
+        .first()
+    )
+    if row is None:
+        return None
+    code = (row[0] or {}).get("code", "")
+    labels = dict(ArrearsReason.choices)
+    return code, str(labels.get(code, code)), row[1]
+
+
+def _vulnerabilities(person: Any, today: date) -> list[str]:
+    flags = []
+    if person.medical_necessity:
+        flags.append(str(_("medische noodzaak: niet afsluiten")))
+    if person.in_debt_help:
+        flags.append(str(_("in schuldhulp")))
+    if person.moratorium_until and person.moratorium_until >= today:
+        flags.append(str(_("moratorium tot %(d)s") % {"d": f"{person.moratorium_until:%d-%m-%Y}"}))
+    if person.deceased_on:
+        flags.append(str(_("overleden op %(d)s") % {"d": f"{person.deceased_on:%d-%m-%Y}"}))
+    return flags
+
+
+def case_page(*, case: Any, today: date) -> CasePage:
+    """Everything above the timeline, in a fixed handful of queries."""
+    from vangnet.strategy import cases as case_services
+    from vangnet.strategy.constants import CaseStatus
+    from vangnet.strategy.models import Hold, Segment
+    from vangnet.strategy.selectors import _next_step
+    from vangnet.workspace.case_actions import referral_available
+
+    account = accounts_with_position(Account.objects.filter(pk=case.account_id), today=today).get()
+    person = case.account.customer.person
+    holds = list(
+        Hold.objects.filter(account_id=case.account_id, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .exclude(outcome__in=["completed", "broken", "withdrawn"])
+        .order_by("starts_on", "pk")
+    )
+    segments = dict(Segment.objects.values_list("code", "name_nl"))
+    pause_text = ""
+    if case.status == CaseStatus.PAUSED:
+        cause = case_services.HOLD_TEXT_NL.get(case.pause_cause, case.pause_cause)
+        until = f" tot en met {case.paused_until:%d-%m-%Y}" if case.paused_until else ""
+        pause_text = f"{_('Gepauzeerd')}{until}: {cause}."
+        next_step, why = "", pause_text
+    else:
+        next_step, why = _next_step(case, segments)
+    labels = dict(Channel.choices)
+    start, end = person.contact_window_start, person.contact_window_end
+    window = f"{start:%H:%M}–{end:%H:%M}" if start and end else ""
+    try:
+        from vangnet.arrangements.constants import LIVE_STATUSES
+        from vangnet.arrangements.models import ChargedCost, PaymentPlan
+
+        charges = list(
+            ChargedCost.objects.filter(account_id=case.account_id, waived=False).order_by(
+                "computed_on", "pk"
+            )
+        )
+        plan = (
+            PaymentPlan.objects.filter(account_id=case.account_id, status__in=LIVE_STATUSES)
+            .order_by("-created_at")
+            .first()
+        )
+    except ImportError:  # pragma: no cover - arrangements is in the tree
+        charges, plan = [], None
+    return CasePage(
+        case=case,
+        account=case.account,
+        person=person,
+        arrears_cents=account.arrears_cents,
+        days_past_due=days_past_due(account.oldest_due_date, today),
+        segment_name=segments.get(case.segment, case.segment),
+        paused_until=case.paused_until if case.status == CaseStatus.PAUSED else None,
+        pause_text=pause_text,
+        active_holds=holds,
+        arrears_reason=case_arrears_reason(case_id=case.pk),
+        next_step=next_step,
+        next_step_why=why,
+        vulnerabilities=_vulnerabilities(person, today),
+        preferred_channels=[str(labels.get(c, c)) for c in person.preferred_channels or []],
+        contact_window=window,
+        contact_points=list(
+            ContactPoint.objects.filter(person_id=person.pk).order_by("kind", "-is_primary", "pk")
+        ),
+        open_charges=charges,
+        live_plan=plan,
+        referral_available=referral_available(),
+    )

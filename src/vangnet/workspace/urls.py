@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vangnet.workspace import views
+from vangnet.workspace import case_views, queue_views, views
 from vangnet.workspace.task_views import task_outcome, tasks
 
 app_name = "workspace"
@@ -11,4 +11,13 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.account, name="account"),
     path("work/tasks/", tasks, name="tasks"),
     path("work/tasks/<int:pk>/outcome/", task_outcome, name="task-outcome"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case"),
+    path("cases/<int:pk>/<slug:action>/", case_views.case_action, name="case-action"),
+    path("work/", queue_views.work, name="work"),
+    path("work/calls/", queue_views.calls, name="calls"),
+    path("work/calls/<int:pk>/outcome/", queue_views.call_outcome, name="call-outcome"),
+    path("work/visits/", queue_views.visits, name="visits"),
+    path("work/visits/plan/", queue_views.visits_plan, name="visits-plan"),
+    path("work/visits/mine/", queue_views.visits_mine, name="visits-mine"),
+    path("work/visits/<int:pk>/", queue_views.visit, name="visit"),
 ]

@@ -37,7 +37,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Onbekende organisatie {options['organisation']!r}.")
 
         def show(result: StepResult) -> None:
-            status = self.style.ERROR(result.error) if result.error else "klaar"
+            status = (
+                self.style.ERROR(result.error)
+                if result.error
+                else ("overgeslagen (niet ingesteld)" if result.skipped else "klaar")
+            )
             self.stdout.write(f"  {result.label:<32} {result.seconds:6.1f} s  {status}")
 
         for org in orgs:

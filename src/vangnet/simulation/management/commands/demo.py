@@ -8,9 +8,11 @@ from datetime import date
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils import timezone
 
 from vangnet.core.money import format_euro
 from vangnet.ledger.selectors import aging_report
+from vangnet.simulation.demo_messaging import demo_messaging_run
 from vangnet.simulation.generator import Horizon
 from vangnet.simulation.loader import today_default
 from vangnet.simulation.services import demo_build, demo_users_ensure
@@ -142,8 +144,22 @@ class Command(BaseCommand):
             f"{_number(sum(summary.blocked.values()))} tegengehouden door regels."
         )
 
+        # Messages as far as messaging is built: the shipped Dutch library, today's
+        # outbox rendered from the run's actions, and a first delivery round through the
+        # real channel adapters (e-mail to files, SMS to the local provider sandbox,
+        # letters into the print batch, calls and visits into the work queues).
+        messaging = demo_messaging_run(organisation=organisation, now=timezone.now())
+        channels = ", ".join(
+            f"{name} {_number(count)}" for name, count in sorted(messaging.by_channel.items())
+        )
+        out.write(
+            f"Berichten: {_number(messaging.enqueued)} klaargezet ({channels or 'geen'}), "
+            f"{_number(messaging.delivered)} verstuurd, "
+            f"{_number(messaging.letters_in_batch)} brieven in de printbatch."
+        )
+
         logins = demo_users_ensure()
-        rows = [f"{login.username:<18} {login.password:<14} {login.role}" for login in logins]
+        rows = [f"{login.username:<20} {login.password:<14} {login.role}" for login in logins]
         title = "Demo-inloggegevens (alleen voor de demo!)"
         url = "Open http://127.0.0.1:8000 na `vangnet serve`."
         width = max(len(r) for r in [*rows, title, url]) + 2
@@ -151,7 +167,7 @@ class Command(BaseCommand):
         out.write("┌" + "─" * width + "┐")
         out.write("│ " + title.ljust(width - 1) + "│")
         out.write("├" + "─" * width + "┤")
-        out.write("│ " + f"{'gebruiker':<18} {'wachtwoord':<14} rol".ljust(width - 1) + "│")
+        out.write("│ " + f"{'gebruiker':<20} {'wachtwoord':<14} rol".ljust(width - 1) + "│")
         for row in rows:
             out.write("│ " + row.ljust(width - 1) + "│")
         out.write("├" + "─" * width + "┤")

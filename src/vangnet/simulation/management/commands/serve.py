@@ -44,5 +44,8 @@ class Command(BaseCommand):
                 threads=options["threads"],
                 ident="vangnet",
                 clear_untrusted_proxy_headers=True,
+                # 100 simultaneous phones on the portal must not queue behind the
+                # default limit of 100 connections (measured: bench/bench_portal.py).
+                connection_limit=1000,
             )
         self.stdout.write("vangnet gestopt.")
