@@ -410,7 +410,9 @@ def population_purge(*, organisation: Organisation) -> int:
     def t(model: type[models.Model]) -> str:
         return qn(model._meta.db_table)
 
-    # Cases and actions point at the accounts; a journey choice (policy) is kept.
+    # Rows of later apps that hang on the cases and actions (outbox messages, tasks,
+    # plans, signals …) go first, then cases and actions; a journey choice is kept.
+    _purge_case_dependants(org)
     strategy_data_purge(organisation_id=org, keep_policy=True)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {t(Account)} WHERE organisation_id = %s", [org])
@@ -477,6 +479,31 @@ def population_purge(*, organisation: Organisation) -> int:
     return accounts
 
 
+def _delete_referencing(targets: dict[type[models.Model], str], *, skip: set) -> None:
+    """ORM-delete (so cascades run) every row of other apps pointing at ``targets``."""
+    # An app whose migration has not run yet has no table and hence nothing to delete.
+    tables = set(connection.introspection.table_names())
+    for model in apps.get_models():
+        if model in skip or model._meta.db_table not in tables:
+            continue
+        for f in model._meta.concrete_fields:
+            sql = targets.get(f.related_model) if f.is_relation else None
+            if sql is not None:
+                model._base_manager.filter(
+                    **{f"{f.attname}__in": models.expressions.RawSQL(sql, [])}
+                ).delete()
+
+
+def _purge_case_dependants(org: int) -> None:
+    from vangnet.strategy.models import Action, Case, CaseEvent, DailyRun, Hold
+
+    targets: dict[type[models.Model], str] = {
+        Case: f"SELECT id FROM {Case._meta.db_table} WHERE organisation_id = {org}",
+        Action: f"SELECT id FROM {Action._meta.db_table} WHERE organisation_id = {org}",
+    }
+    _delete_referencing(targets, skip={Case, Action, CaseEvent, DailyRun, Hold})
+
+
 def _purge_dependants(org: int) -> None:
     """Delete rows of other apps that reference the ledger/parties rows about to go."""
     targets: dict[type[models.Model], str] = {
@@ -486,19 +513,10 @@ def _purge_dependants(org: int) -> None:
         Payment: f"SELECT id FROM {Payment._meta.db_table} WHERE organisation_id = {org}",
         Person: "SELECT id FROM sim_purge_person",
         Household: "SELECT id FROM sim_purge_household",
+        ContactPoint: f"SELECT id FROM {ContactPoint._meta.db_table}"
+        " WHERE person_id IN (SELECT id FROM sim_purge_person)",
     }
-    own = {*_OWN, Household, Address}
-    # An app whose migration has not run yet has no table and hence nothing to delete.
-    tables = set(connection.introspection.table_names())
-    for model in apps.get_models():
-        if model in own or model._meta.db_table not in tables:
-            continue
-        for f in model._meta.concrete_fields:
-            sql = targets.get(f.related_model) if f.is_relation else None
-            if sql is not None:
-                model._base_manager.filter(
-                    **{f"{f.attname}__in": models.expressions.RawSQL(sql, [])}
-                ).delete()
+    _delete_referencing(targets, skip={*_OWN, Household, Address})
 
 
 def population_exists(*, organisation: Organisation) -> int:

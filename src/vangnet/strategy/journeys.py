@@ -259,10 +259,16 @@ def journey_import(text: str) -> tuple[Journey, bool]:
         raise _fail("yaml", f"geen geldige YAML: {exc}", f"invalid YAML: {exc}") from exc
     parsed = journey_validate(data)
     fields, steps = parsed["journey"], parsed["steps"]
-    latest = Journey.objects.filter(code=fields["code"]).order_by("-version").first()
+    same_code = Journey.objects.filter(code=fields["code"]).order_by("-version")
+    # Compare with the newest *published* version (a draft is not what runs), but
+    # number after every row, drafts included, so versions stay unique.
+    latest_published = same_code.filter(published=True).first()
+    if latest_published is not None and _stored_content(latest_published) == _content(
+        fields, steps
+    ):
+        return latest_published, False
+    latest = same_code.first()
     if latest is not None:
-        if _stored_content(latest) == _content(fields, steps):
-            return latest, False
         fields["version"] = max(fields["version"], latest.version + 1)
     journey = Journey.objects.create(**fields)
     JourneyStep.objects.bulk_create([JourneyStep(journey=journey, **s) for s in steps])
@@ -304,9 +310,13 @@ def steps_for(journey_ids: Iterable[int]) -> dict[int, list[StepSpec]]:
 
 
 def template_facts_all() -> dict[str, dict[str, Any]]:
-    """Template code -> facts over all journeys (the newest version's wins)."""
+    """Template code -> facts over all published journeys (the newest version's wins).
+
+    Drafts (``published=False``, the journey editor) never speak for a template.
+    """
     out: dict[str, dict[str, Any]] = {}
-    for templates in Journey.objects.order_by("version", "pk").values_list("templates", flat=True):
+    published = Journey.objects.filter(published=True).order_by("version", "pk")
+    for templates in published.values_list("templates", flat=True):
         out.update(templates or {})
     return out
 

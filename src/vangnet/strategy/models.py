@@ -62,6 +62,9 @@ class StrategyPolicy(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        # Staff choose among published versions only; the journey editor's trial runs
+        # set a draft on their own temporary simulation organisation in code.
+        limit_choices_to={"published": True},
         help_text=_("Leeg: de sociale klantreis van de sector van de organisatie."),
     )
     send_hour = models.PositiveSmallIntegerField(

@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from vangnet.core.errors import Invalid
+from vangnet.parties import validation
 from vangnet.signals.outgoing import conf
 from vangnet.signals.outgoing.constants import WireEvent
 from vangnet.signals.outgoing.models import OutgoingSignal
@@ -65,7 +67,10 @@ def client_json(signal: OutgoingSignal) -> dict[str, Any]:
             postcode=address.postcode.replace(" ", "").upper(),
             city=address.city,
         )
-    phone = contacts.get("mobile") or contacts.get("landline")
+    # A number the receiver would refuse must not cost the whole signal: contact details
+    # are optional in the exchange, so an unusable one is left out (the same check the
+    # municipality applies, parties.validation.normalise_phone).
+    phone = _usable_phone(contacts.get("mobile") or contacts.get("landline") or "")
     if phone:
         out["phone"] = phone
     if contacts.get("email"):
@@ -106,3 +111,12 @@ def envelope(signal: OutgoingSignal, event: str | None = None) -> dict[str, Any]
 def body_bytes(signal: OutgoingSignal, event: str | None = None) -> bytes:
     """Compact, key-sorted JSON: the exact bytes that are signed and sent."""
     return json.dumps(envelope(signal, event), separators=(",", ":"), sort_keys=True).encode()
+
+
+def _usable_phone(raw: str) -> str:
+    if not raw:
+        return ""
+    try:
+        return validation.normalise_phone(raw)
+    except Invalid:
+        return ""

@@ -41,6 +41,8 @@ class Command(BaseCommand):
             qs = Journey.objects.filter(code=options["code"]).order_by("-version")
             if options["version"]:
                 qs = qs.filter(version=options["version"])
+            else:
+                qs = qs.filter(published=True)  # a draft is exported only by its version
             journey = qs.first()
             if journey is None:
                 raise CommandError(f"onbekende klantreis / unknown journey {options['code']!r}")
