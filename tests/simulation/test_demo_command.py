@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -54,6 +55,9 @@ def test_demo_builds_and_prints_logins():
     assert "vangnet-demo" in output
     assert "alleen" in output and "demo" in output
     assert "contracten met achterstand" in output
+    # Today's messages went through the adapters, and a bank statement was reconciled.
+    assert "Berichten:" in output and "verstuurd" in output
+    assert re.search(r"Bankafschrift .*\.xml: matched \d+ of \d+ entries", output)
 
     invoices = Invoice.objects.count()
     second = _run()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from vangnet.core.money import format_euro
 from vangnet.ledger.selectors import aging_report
-from vangnet.simulation.demo_messaging import demo_messaging_run
+from vangnet.simulation.demo_messaging import demo_messaging_run, demo_statement_run
 from vangnet.simulation.generator import Horizon
 from vangnet.simulation.loader import today_default
 from vangnet.simulation.services import demo_build, demo_users_ensure
@@ -156,6 +156,13 @@ class Command(BaseCommand):
             f"Berichten: {_number(messaging.enqueued)} klaargezet ({channels or 'geen'}), "
             f"{_number(messaging.delivered)} verstuurd, "
             f"{_number(messaging.letters_in_batch)} brieven in de printbatch."
+        )
+
+        # This morning's bank statement as a real CAMT.053 file, imported and reconciled.
+        statement = demo_statement_run(organisation=organisation, on=today)
+        out.write(
+            f"Bankafschrift {statement.path}: {statement.summary} "
+            f"({_number(statement.unmatched)} naar de wachtrij voor handmatig koppelen)."
         )
 
         logins = demo_users_ensure()
